@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry points; the work is done by scripts/.
+FLAVOUR ?= normal
+
+.PHONY: demo test deps tree export check-export checkpatch kernel selftests vm bisect
+
+demo:			## the main job: build, boot, show receive working
+	scripts/demo.sh
+test:			## everything CI runs: both kernels, all tests
+	scripts/test.sh
+deps:			## install build and test dependencies (apt)
+	scripts/deps.sh
+tree:			## unpack the base and apply the series (RESET=1 discards local commits)
+	scripts/tree.sh
+export:			## write base..HEAD of the work tree back to patches/
+	scripts/export.sh
+check-export:		## fail if exporting the work tree would change patches/
+	scripts/export.sh --check
+checkpatch:		## checkpatch.pl --strict over the series
+	scripts/checkpatch.sh
+kernel:			## build one kernel: make kernel FLAVOUR=normal|debug
+	scripts/build.sh $(FLAVOUR)
+selftests:		## build and install the selftests for the VM
+	scripts/selftests.sh
+vm:			## run CMD in a VM: make vm CMD='uname -a' FLAVOUR=debug
+	scripts/vm.sh -k $(FLAVOUR) -- '$(CMD)'
+bisect:			## build after every patch of the series
+	scripts/bisect-check.sh

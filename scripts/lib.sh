@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common paths and helpers for the project's scripts. Source, don't run.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../base.env
+. "$TOP/base.env"
+
+BUILD=${BUILD:-$TOP/build}
+TREE=${TREE:-$BUILD/linux}
+PATCHES=$TOP/patches
+SERIES=$PATCHES/series
+CONFIGS=$TOP/config
+
+export GIT_AUTHOR_NAME="$PROJECT_NAME" GIT_AUTHOR_EMAIL="$PROJECT_EMAIL"
+export GIT_COMMITTER_NAME="$PROJECT_NAME" GIT_COMMITTER_EMAIL="$PROJECT_EMAIL"
+
+_t0=${_T0:-$(date +%s)}
+export _T0=$_t0
+
+log() {
+	printf '[%4ds] %s\n' "$(($(date +%s) - _t0))" "$*" >&2
+}
+
+die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+# Kernel flavours: each has its own object directory and config fragments.
+flavour_fragments() {
+	case "$1" in
+	normal) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config" ;;
+	debug) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config $CONFIGS/debug.config" ;;
+	*) die "unknown kernel flavour '$1' (normal or debug)" ;;
+	esac
+}
+
+objdir() {
+	echo "$BUILD/obj-$1"
+}
+
+# Patch files listed in the series, in order.
+series_patches() {
+	[ -f "$SERIES" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$SERIES"
+}
+
+# Run a command, printing a progress line with elapsed time every minute.
+with_progress() {
+	local what=$1 pid rc start
+	shift
+	start=$(date +%s)
+	"$@" &
+	pid=$!
+	while ! wait_timeout "$pid" 60; do
+		log "$what: still running ($(($(date +%s) - start))s)"
+	done
+	wait "$pid"
+	rc=$?
+	log "$what: done in $(($(date +%s) - start))s (exit $rc)"
+	return $rc
+}
+
+wait_timeout() {
+	local pid=$1 n=$2
+	while [ "$n" -gt 0 ]; do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 1
+		n=$((n - 1))
+	done
+	! kill -0 "$pid" 2>/dev/null
+}
