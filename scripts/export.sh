@@ -24,7 +24,8 @@ trap 'rm -rf "$tmp"' EXIT
 git -C "$TREE" -c core.abbrev=12 -c diff.noprefix=false -c diff.mnemonicPrefix=false \
 	-c diff.renames=true -c diff.algorithm=myers -c format.signOff=false \
 	format-patch -q --no-signature --zero-commit -N --no-numbered \
-	--subject-prefix=PATCH --abbrev=12 -o "$tmp/out" base..HEAD
+	--subject-prefix=PATCH --abbrev=12 --filename-max-length=100 \
+	-o "$tmp/out" base..HEAD
 
 : >"$tmp/series"
 # Remember which header lines stood in front of which patch.
