@@ -13,7 +13,7 @@ PKGS=(
 	qemu-system-x86
 	# tests and tools in the guest (which runs on the host's root fs)
 	python3-yaml python3-jsonschema python3-ply python3-git liburing-dev libcap-dev libmnl-dev
-	ethtool iproute2 iputils-ping kmod procps socat
+	ethtool iproute2 iputils-ping kmod procps socat netsniff-ng jq
 	# benchmark chart
 	gnuplot-nox
 )
