@@ -87,6 +87,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 "${acc[@]}" -m "$mem" -smp "$cpus" \
 	-append "$append" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
+	-virtfs local,path="$TOP",mount_tag=top,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-rng-pci \
 	"${qextra[@]}" </dev/null 2>&1 | tee "$out/console.log" || rc=$?
 [ "$rc" = 124 ] && die "vm: timed out after ${timeout}s (console log: $out/console.log)"
