@@ -77,7 +77,7 @@ esac
 
 append="console=ttyS0 root=root rootfstype=9p ro panic=-1 oops=panic"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
-append+=" init=$TOP/guest/init quiet loglevel=4 kmemleak=on"
+append+=" init=$TOP/guest/init quiet loglevel=5 kmemleak=on"
 append+=" net.ifnames=0"
 
 log "vm: booting $flavour kernel ($accel, $cpus cpus, $mem), timeout ${timeout}s"
