@@ -10,6 +10,7 @@ TREE=${TREE:-$BUILD/linux}
 PATCHES=$TOP/patches
 SERIES=$PATCHES/series
 CONFIGS=$TOP/config
+BENCH_BIN=$BUILD/bench/zcrx-bench
 
 export GIT_AUTHOR_NAME="$PROJECT_NAME" GIT_AUTHOR_EMAIL="$PROJECT_EMAIL"
 export GIT_COMMITTER_NAME="$PROJECT_NAME" GIT_COMMITTER_EMAIL="$PROJECT_EMAIL"
@@ -37,6 +38,15 @@ flavour_fragments() {
 
 objdir() {
 	echo "$BUILD/obj-$1"
+}
+
+# tools/zcrx-bench against the series' uapi headers (make selftests installs
+# them) into build/bench.
+build_bench_tool() {
+	[ -f "$BUILD/uapi/include/linux/io_uring.h" ] ||
+		die "no uapi headers in ${BUILD#$TOP/}/uapi (make selftests)"
+	make -s -C "$TOP/tools/zcrx-bench" KHDR="$BUILD/uapi/include" \
+		OUT="$BUILD/bench" || die "zcrx-bench build failed"
 }
 
 # Patch files listed in the series, in order.
