@@ -2,10 +2,14 @@
 # Entry points; the work is done by scripts/.
 FLAVOUR ?= normal
 
-.PHONY: demo test deps tree export check-export checkpatch kernel selftests vm bisect
+.PHONY: demo bench zcrx-bench test deps tree export check-export checkpatch kernel selftests vm bisect
 
 demo:			## the main job: build, boot, show receive working
 	scripts/demo.sh
+bench:			## receive benchmark: every zcrx-bench mode, two timing regimes
+	scripts/bench.sh
+zcrx-bench:		## build tools/zcrx-bench into build/bench (needs make selftests' headers)
+	@bash -c '. scripts/lib.sh && build_bench_tool'
 test:			## everything CI runs: both kernels, all tests
 	scripts/test.sh
 deps:			## install build and test dependencies (apt)

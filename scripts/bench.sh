@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The receive benchmark: every zcrx-bench mode on the same payload through
+# the simulated NIC, repeated, in two timing regimes:
+#   tcg     multi-threaded TCG (each vCPU a host thread): throughput
+#   icount  -icount shift=0, single-threaded TCG: guest time counts
+#           instructions, so CPU-cost ratios repeat from run to run
+# Prints a Markdown table per regime and leaves bench.md, bench.csv,
+# bench.png and the raw runs in build/bench-results.
+# Environment: BENCH_BYTES (default 512 MiB per run), BENCH_REPS (5),
+# BENCH_MODES, BENCH_REGIMES ("tcg icount").
+# Needs the normal kernel and the uapi headers (make demo builds both).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+bytes=$((${BENCH_BYTES:-512 << 20}))
+reps=${BENCH_REPS:-5}
+modes=${BENCH_MODES:-recv iou-recv mmap zcrx zcrx-nodev trunc}
+regimes=${BENCH_REGIMES:-tcg icount}
+out=$BUILD/bench-results
+
+[ -f "$(objdir normal)/arch/x86/boot/bzImage" ] ||
+	die "no normal kernel: run make demo (or make kernel selftests) first"
+[ "$reps" -ge 1 ] 2>/dev/null || die "BENCH_REPS must be a number >= 1"
+log "bench: building zcrx-bench"
+build_bench_tool
+rm -rf "$out"
+mkdir -p "$out"
+
+reports=()
+for regime in $regimes; do
+	case $regime in
+	tcg) qemu=() ;;
+	icount) qemu=(-q -icount -q shift=0) ;;
+	*) die "BENCH_REGIMES: unknown regime '$regime' (tcg, icount)" ;;
+	esac
+	log "bench: $regime: $reps rounds of $modes, $((bytes >> 20)) MiB each"
+	# 60 s per run is far more than any mode needs under either regime
+	"$TOP/scripts/vm.sh" -k normal -t $((300 + 60 * reps * $(wc -w <<<"$modes"))) \
+		-o "$out/vm-$regime" "${qemu[@]}" -- \
+		"bash $TOP/guest/bench.sh $TREE $BENCH_BIN $bytes $reps /mnt/out/raw.txt $modes" 2>&1 |
+		tee "$out/vm-$regime.log" |
+		sed -un '/^== /,/^vm: command exited/{/^vm: /d;/^\[/d;p}' ||
+		die "bench: the $regime run failed (log: ${out#$TOP/}/vm-$regime.log)"
+	cp "$out/vm-$regime/raw.txt" "$out/raw-$regime.txt"
+	reports+=("$regime=$out/raw-$regime.txt")
+done
+
+log "bench: results"
+python3 "$TOP/scripts/bench-report.py" "$out" "${reports[@]}"
+log "bench: table, CSV and chart in ${out#$TOP/}: bench.md bench.csv bench.png"
