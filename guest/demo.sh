@@ -26,6 +26,8 @@ import sys
 r = dict(a.split("=", 1) for a in sys.argv[1:])
 b = int(r["bytes"])
 mib = lambda n: "%.1f MiB" % (int(n) / 2**20)
+if "ifq_ifindex" in r:
+    print("   ifq (from the ring's fdinfo): ifindex %s (%s) RX queue %s, user area %s" % (r["ifq_ifindex"], r["dev"], r["ifq_rxq"], mib(r["area_len"])))
 print("   bytes received:            %d (%s)" % (b, mib(b)))
 if "zc_bytes" in r:
     print("   delivered without a copy:  %s (%s, %.1f%%)" % (r["zc_bytes"], mib(r["zc_bytes"]), 100.0 * int(r["zc_bytes"]) / max(b, 1)))
@@ -43,13 +45,13 @@ run() {
 	"$bench" -k -a 192.0.2.1 -p "$port" -N peer -s "$bytes" -c 1 -C 0 \
 		-i "$nsim_rx" -q "$queue" "$mode" >"$out" &
 	pid=$!
-	# a progress line every 15 s: the stream takes a while under TCG
-	while ! wait_for "$pid" 15; do
+	# a progress line every 10 s: the stream takes a while under TCG
+	while ! wait_for "$pid" 10; do
 		echo "   ... still receiving ($(date +%T))"
 	done
 	wait "$pid" || { cat "$out"; echo "   $mode FAILED"; return 1; }
 	# shellcheck disable=SC2046
-	say_run $(grep '^mode=' "$out")
+	say_run "dev=$nsim_rx" $(grep '^mode=' "$out")
 }
 
 wait_for() {

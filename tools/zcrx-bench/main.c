@@ -369,10 +369,9 @@ static void report_kv(const struct opts *o, const struct totals *t,
 	       (unsigned long long)t->copied,
 	       !t->ok ? "no" : o->mode == RX_TRUNC ? "count" : "yes");
 	if (r->have_zcrx)
-		printf(" zc_bytes=%llu copy_bytes=%llu bad_rqes=%llu",
-		       (unsigned long long)r->zc_bytes,
-		       (unsigned long long)r->copy_bytes,
-		       (unsigned long long)r->bad_rqes);
+		printf(" ifq_ifindex=%u ifq_rxq=%u area_len=%llu zc_bytes=%llu copy_bytes=%llu bad_rqes=%llu",
+		       r->ifindex, r->rxq, r->area_len, r->zc_bytes,
+		       r->copy_bytes, r->bad_rqes);
 	putchar('\n');
 }
 
@@ -400,10 +399,9 @@ static void report(const struct opts *o, const struct totals *t,
 	printf("copied    %llu payload bytes by the CPU into receive buffers\n",
 	       (unsigned long long)t->copied);
 	if (r->have_zcrx)
-		printf("zcrx      zc_bytes %llu (no copy), copy_bytes %llu (copy fallback), bad_rqes %llu\n",
-		       (unsigned long long)r->zc_bytes,
-		       (unsigned long long)r->copy_bytes,
-		       (unsigned long long)r->bad_rqes);
+		printf("zcrx      ifq on ifindex %u rxq %u, area %llu bytes: zc_bytes %llu (no copy), copy_bytes %llu (copy fallback), bad_rqes %llu\n",
+		       r->ifindex, r->rxq, r->area_len, r->zc_bytes,
+		       r->copy_bytes, r->bad_rqes);
 }
 
 static void measure_diff(struct measure *d, const struct measure *a,

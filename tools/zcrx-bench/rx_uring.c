@@ -317,8 +317,8 @@ static int take_cqe(struct rx_uring *u, struct flow *fl, unsigned int n,
 /* The ring's fdinfo line for our ifq: bytes without and with a copy. */
 static int zcrx_stats(struct rx_uring *u, struct rx_result *res)
 {
-	unsigned long long zc, copy, bad;
 	char path[64], line[512];
+	struct rx_result r = {};
 	unsigned int id;
 	int ret = -ENOENT;
 	FILE *f;
@@ -330,8 +330,9 @@ static int zcrx_stats(struct rx_uring *u, struct rx_result *res)
 	while (ret && fgets(line, sizeof(line), f)) {
 		const char *p = strstr(line, "zcrx ");
 
-		if (p && sscanf(p, "zcrx %u: %*[^z]zc_bytes %llu copy_bytes %llu bad_rqes %llu",
-				&id, &zc, &copy, &bad) == 4 &&
+		if (p && sscanf(p, "zcrx %u: ifindex %u rxq %u rq_entries %*u area_len %llu zc_bytes %llu copy_bytes %llu bad_rqes %llu",
+				&id, &r.ifindex, &r.rxq, &r.area_len,
+				&r.zc_bytes, &r.copy_bytes, &r.bad_rqes) == 7 &&
 		    id == u->reg.zcrx_id)
 			ret = 0;
 	}
@@ -340,10 +341,8 @@ static int zcrx_stats(struct rx_uring *u, struct rx_result *res)
 		err_log("no 'zcrx %u:' line in %s", u->reg.zcrx_id, path);
 		return ret;
 	}
-	res->have_zcrx = true;
-	res->zc_bytes = zc;
-	res->copy_bytes = copy;
-	res->bad_rqes = bad;
+	r.have_zcrx = true;
+	*res = r;
 	return 0;
 }
 

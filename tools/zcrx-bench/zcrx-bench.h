@@ -67,10 +67,13 @@ struct flow {
 
 /* Result of one receive run, beyond the per-flow counters. */
 struct rx_result {
-	uint64_t zc_bytes;	/* zcrx: from the ring's fdinfo */
-	uint64_t copy_bytes;
-	uint64_t bad_rqes;
-	bool have_zcrx;
+	bool have_zcrx;		/* zcrx: the ring's fdinfo line */
+	unsigned int ifindex;
+	unsigned int rxq;
+	unsigned long long area_len;
+	unsigned long long zc_bytes;
+	unsigned long long copy_bytes;
+	unsigned long long bad_rqes;
 };
 
 /* Flow @i's share of the payload: the first flows carry the remainder. */
