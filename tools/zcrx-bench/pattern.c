@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The payload: PAT_LEN bytes from a seeded xorshift generator, repeated
+ * The payload: PAT_LEN bytes from a seeded 64-bit LCG, repeated
  * over the stream. Each flow has its own seed, so data delivered to the
  * wrong flow, shifted, lost or repeated is caught.
  */
@@ -20,7 +20,7 @@ static pthread_mutex_t pat_lock = PTHREAD_MUTEX_INITIALIZER;
  */
 const unsigned char *pat_get(unsigned int seed)
 {
-	uint32_t x = seed * 2246822519u + 0x7f4a7c15u;
+	uint64_t x = 0x9e3779b97f4a7c15ULL * (seed + 1);
 	unsigned char *p;
 	size_t i;
 
@@ -31,13 +31,10 @@ const unsigned char *pat_get(unsigned int seed)
 	p = malloc(2 * PAT_LEN);
 	if (!p)
 		goto out;
-	if (!x)
-		x = 1;
+	/* Knuth's MMIX constants; the top byte is the best mixed one */
 	for (i = 0; i < PAT_LEN; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		p[i] = x >> 24;
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		p[i] = x >> 56;
 	}
 	memcpy(p + PAT_LEN, p, PAT_LEN);
 	pats[seed % MAX_FLOWS] = p;
