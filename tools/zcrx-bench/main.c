@@ -93,7 +93,7 @@ static enum rx_mode parse_mode(const char *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(mode_names); i++)
 		if (!strcmp(s, mode_names[i]))
 			return i;
 	die_usage("unknown mode '%s'", s);
@@ -430,8 +430,11 @@ static int rx_main(const struct opts *o)
 	lfd = tcp_listen(o);
 	if (lfd < 0)
 		return 1;
-	if (!o->listen_only && (tx = sender_fork(o, &go)) < 0)
-		return 1;
+	if (!o->listen_only) {
+		tx = sender_fork(o, &go);
+		if (tx < 0)
+			return 1;
+	}
 	if (pin_cpu(o->cpu) ||
 	    (o->napi_cpu >= 0 && napi_pin(o->ifname, o->napi_cpu)))
 		return 1;

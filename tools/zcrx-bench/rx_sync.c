@@ -96,7 +96,8 @@ static int rx_mmap(struct rx_thread *t)
 				ret = -errno;
 				break;
 			}
-			zc.length = zc.recv_skip_hint = 0;
+			zc.length = 0;
+			zc.recv_skip_hint = 0;
 		}
 		if (zc.length)
 			flow_check(f, map, zc.length, false);

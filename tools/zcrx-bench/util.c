@@ -169,10 +169,10 @@ uint64_t parse_size(const char *s, const char *what)
 	switch (toupper(*end)) {
 	case 'G':
 		v <<= 10;
-		/* fall through */
+		fallthrough;
 	case 'M':
 		v <<= 10;
-		/* fall through */
+		fallthrough;
 	case 'K':
 		v <<= 10;
 		end++;
@@ -199,7 +199,7 @@ int cpu_busy_read(int cpu, struct cpu_busy *b)
 	char line[512], name[16];
 	FILE *f;
 
-	b->core = b->all = 0;
+	memset(b, 0, sizeof(*b));
 	f = fopen("/proc/stat", "r");
 	if (!f)
 		return -errno;

@@ -17,6 +17,9 @@
 
 #define MAX_FLOWS	64
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define fallthrough	__attribute__((__fallthrough__))
+
 enum rx_mode {
 	RX_RECV,	/* blocking recv() into a buffer */
 	RX_IOU_RECV,	/* io_uring multishot recv, provided buffer ring */
@@ -105,6 +108,7 @@ struct cpu_busy {
 	double core;
 	double all;
 };
+
 int cpu_busy_read(int cpu, struct cpu_busy *b);
 
 /* tx.c */
