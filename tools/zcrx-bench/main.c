@@ -364,7 +364,7 @@ static void report_kv(const struct opts *o, const struct totals *t,
 	printf("mode=%s tx=%s flows=%u bytes=%llu secs=%.6f mibps=%.2f rx_cpu_s=%.3f rx_user_s=%.3f rx_sys_s=%.3f core_cpu_s=%.2f all_cpu_s=%.2f copied=%llu verified=%s",
 	       mode_names[o->mode], o->tx == TX_SEND ? "send" : "send-zc",
 	       o->flows, (unsigned long long)t->bytes, d->t,
-	       t->bytes / MiB / d->t, d->cpu, d->user, d->sys,
+	       (double)t->bytes / MiB / d->t, d->cpu, d->user, d->sys,
 	       o->cpu >= 0 ? d->busy.core : -1.0, d->busy.all,
 	       (unsigned long long)t->copied,
 	       !t->ok ? "no" : o->mode == RX_TRUNC ? "count" : "yes");
@@ -386,7 +386,7 @@ static void report(const struct opts *o, const struct totals *t,
 	       o->flows, o->flows > 1 ? "s" : "",
 	       o->tx == TX_SEND ? "send()" : "SEND_ZC");
 	printf("received  %llu bytes in %.3f s: %.1f MiB/s\n",
-	       (unsigned long long)t->bytes, d->t, t->bytes / MiB / d->t);
+	       (unsigned long long)t->bytes, d->t, (double)t->bytes / MiB / d->t);
 	printf("verified  %s\n", o->mode == RX_TRUNC ? "no (trunc never reads the data)" :
 	       t->ok ? "yes, every byte matches the pattern" : "NO");
 	printf("rx CPU    %.3f s (user %.3f, system %.3f), %.3f s per GiB\n",

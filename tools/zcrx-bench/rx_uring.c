@@ -246,6 +246,12 @@ static void arm(struct rx_uring *u, struct flow *f, unsigned int idx)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
 
+	/* many flows re-armed at once may fill the SQ */
+	if (!sqe) {
+		io_uring_submit(&u->ring);
+		sqe = io_uring_get_sqe(&u->ring);
+	}
+
 	if (u->zc) {
 		io_uring_prep_rw(IORING_OP_RECV_ZC, sqe, f->fd, NULL, 0, 0);
 		sqe->ioprio = IORING_RECV_MULTISHOT;
