@@ -7,13 +7,13 @@
 #           instructions, so CPU-cost ratios repeat from run to run
 # Prints a Markdown table per regime and leaves bench.md, bench.csv,
 # bench.png and the raw runs in build/bench-results.
-# Environment: BENCH_BYTES (default 512 MiB per run), BENCH_REPS (5),
+# Environment: BENCH_BYTES (default 1 GiB per run), BENCH_REPS (5),
 # BENCH_MODES, BENCH_REGIMES ("tcg icount").
 # Needs the normal kernel and the uapi headers (make demo builds both).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-bytes=$((${BENCH_BYTES:-512 << 20}))
+bytes=$((${BENCH_BYTES:-1 << 30}))
 reps=${BENCH_REPS:-5}
 modes=${BENCH_MODES:-recv iou-recv mmap zcrx zcrx-nodev trunc}
 regimes=${BENCH_REGIMES:-tcg icount}

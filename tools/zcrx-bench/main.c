@@ -320,7 +320,8 @@ struct measure {
 	double t;
 	double cpu;		/* receiver process: user + system */
 	double user, sys;
-	struct cpu_busy busy;
+	struct cpu_idle idle;
+	double core_busy, all_busy;	/* differences only */
 };
 
 static void measure(const struct opts *o, struct measure *m)
@@ -331,7 +332,7 @@ static void measure(const struct opts *o, struct measure *m)
 	m->user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6;
 	m->sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
 	m->cpu = m->user + m->sys;
-	cpu_busy_read(o->cpu, &m->busy);
+	cpu_idle_read(o->cpu, &m->idle);
 	m->t = now_s();
 }
 
@@ -365,7 +366,7 @@ static void report_kv(const struct opts *o, const struct totals *t,
 	       mode_names[o->mode], o->tx == TX_SEND ? "send" : "send-zc",
 	       o->flows, (unsigned long long)t->bytes, d->t,
 	       (double)t->bytes / MiB / d->t, d->cpu, d->user, d->sys,
-	       o->cpu >= 0 ? d->busy.core : -1.0, d->busy.all,
+	       o->cpu >= 0 ? d->core_busy : -1.0, d->all_busy,
 	       (unsigned long long)t->copied,
 	       !t->ok ? "no" : o->mode == RX_TRUNC ? "count" : "yes");
 	if (r->have_zcrx)
@@ -393,9 +394,9 @@ static void report(const struct opts *o, const struct totals *t,
 	       d->cpu, d->user, d->sys, gib > 0 ? d->cpu / gib : 0);
 	if (o->cpu >= 0)
 		printf("busy      CPU %d: %.2f s, all CPUs: %.2f s\n", o->cpu,
-		       d->busy.core, d->busy.all);
+		       d->core_busy, d->all_busy);
 	else
-		printf("busy      all CPUs: %.2f s\n", d->busy.all);
+		printf("busy      all CPUs: %.2f s\n", d->all_busy);
 	printf("copied    %llu payload bytes by the CPU into receive buffers\n",
 	       (unsigned long long)t->copied);
 	if (r->have_zcrx)
@@ -411,8 +412,8 @@ static void measure_diff(struct measure *d, const struct measure *a,
 	d->cpu = b->cpu - a->cpu;
 	d->user = b->user - a->user;
 	d->sys = b->sys - a->sys;
-	d->busy.core = b->busy.core - a->busy.core;
-	d->busy.all = b->busy.all - a->busy.all;
+	d->core_busy = d->t - (b->idle.core - a->idle.core);
+	d->all_busy = d->t * b->idle.ncpus - (b->idle.all - a->idle.all);
 }
 
 /* Receive: bind, (fork the sender,) accept, measure the transfer. */

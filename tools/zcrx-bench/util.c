@@ -188,14 +188,17 @@ uint64_t parse_size(const char *s, const char *what)
 }
 
 /*
- * Busy time (everything but idle and iowait) of CPU @cpu and of all CPUs
- * together, from /proc/stat. Softirq work counts where it ran, which is
- * what the receive path costs a machine beyond the application's own time.
+ * Idle time (idle and iowait) of CPU @cpu and of all CPUs, from /proc/stat.
+ * Busy time is elapsed time minus this. With NO_HZ the kernel measures
+ * idle periods exactly and only rounds them to USER_HZ, while the other
+ * fields are sampled at each tick: too coarse for runs of a second or two.
+ * Busy time so covers softirq work wherever it ran, which is what the
+ * receive path costs beyond the application's own time.
  */
-int cpu_busy_read(int cpu, struct cpu_busy *b)
+int cpu_idle_read(int cpu, struct cpu_idle *b)
 {
-	unsigned long long v[8];
 	double hz = sysconf(_SC_CLK_TCK);
+	unsigned long long idle, iowait;
 	char line[512], name[16];
 	FILE *f;
 
@@ -204,21 +207,21 @@ int cpu_busy_read(int cpu, struct cpu_busy *b)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		double busy;
 		int c;
 
 		if (strncmp(line, "cpu", 3))
 			break;
-		if (sscanf(line, "%15s %llu %llu %llu %llu %llu %llu %llu %llu",
-			   name, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-			   &v[6], &v[7]) != 9)
+		/* cpuN user nice system idle iowait ... */
+		if (sscanf(line, "%15s %*u %*u %*u %llu %llu", name, &idle,
+			   &iowait) != 3)
 			continue;
-		/* user nice system idle iowait irq softirq steal */
-		busy = (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / hz;
-		if (!strcmp(name, "cpu"))
-			b->all = busy;
-		else if (sscanf(name, "cpu%d", &c) == 1 && c == cpu)
-			b->core = busy;
+		if (!strcmp(name, "cpu")) {
+			b->all = (idle + iowait) / hz;
+			continue;
+		}
+		b->ncpus++;
+		if (sscanf(name, "cpu%d", &c) == 1 && c == cpu)
+			b->core = (idle + iowait) / hz;
 	}
 	fclose(f);
 	return 0;

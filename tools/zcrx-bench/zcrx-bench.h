@@ -103,13 +103,14 @@ int enter_netns(const char *name);
 int napi_pin(const char *ifname, int cpu);
 uint64_t parse_size(const char *s, const char *what);
 
-/* cpu busy time from /proc/stat, in seconds: one CPU's and all CPUs' */
-struct cpu_busy {
+/* idle time from /proc/stat, in seconds: one CPU's and all CPUs' */
+struct cpu_idle {
 	double core;
 	double all;
+	unsigned int ncpus;
 };
 
-int cpu_busy_read(int cpu, struct cpu_busy *b);
+int cpu_idle_read(int cpu, struct cpu_idle *b);
 
 /* tx.c */
 int tx_run(const struct opts *o);
