@@ -22,7 +22,6 @@ out=$BUILD/bench-results
 [ -f "$(objdir normal)/arch/x86/boot/bzImage" ] ||
 	die "no normal kernel: run make demo (or make kernel selftests) first"
 [ "$reps" -ge 1 ] 2>/dev/null || die "BENCH_REPS must be a number >= 1"
-log "bench: building zcrx-bench"
 build_bench_tool
 rm -rf "$out"
 mkdir -p "$out"

@@ -45,6 +45,7 @@ objdir() {
 build_bench_tool() {
 	[ -f "$BUILD/uapi/include/linux/io_uring.h" ] ||
 		die "no uapi headers in ${BUILD#$TOP/}/uapi (make selftests)"
+	log "zcrx-bench: building into ${BUILD#$TOP/}/bench"
 	make -s -C "$TOP/tools/zcrx-bench" KHDR="$BUILD/uapi/include" \
 		OUT="$BUILD/bench" || die "zcrx-bench build failed"
 }
