@@ -381,8 +381,10 @@ static void report(const struct opts *o, const struct totals *t,
 {
 	double gib = (double)t->bytes / GiB;
 
-	if (o->kv)
-		return report_kv(o, t, d, r);
+	if (o->kv) {
+		report_kv(o, t, d, r);
+		return;
+	}
 	printf("mode %s, %u flow%s, sender %s\n", mode_names[o->mode],
 	       o->flows, o->flows > 1 ? "s" : "",
 	       o->tx == TX_SEND ? "send()" : "SEND_ZC");
