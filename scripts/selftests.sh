@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-TARGETS=${KSFT_TARGETS:-"net/lib net/forwarding drivers/net drivers/net/netdevsim"}
+TARGETS=${KSFT_TARGETS:-"net/lib net/forwarding drivers/net drivers/net/hw drivers/net/netdevsim"}
 hdr=$BUILD/uapi
 inst=$BUILD/kselftest
 
