@@ -2,7 +2,7 @@
 # Entry points; the work is done by scripts/.
 FLAVOUR ?= normal
 
-.PHONY: demo bench zcrx-bench test deps tree export check-export checkpatch kernel selftests vm bisect
+.PHONY: demo bench zcrx-bench test deps tree export check-export checkpatch kernel selftests vm bisect soak fuzz
 
 demo:			## the main job: build, boot, show receive working
 	scripts/demo.sh
@@ -30,3 +30,13 @@ vm:			## run CMD in a VM: make vm CMD='uname -a' FLAVOUR=debug
 	scripts/vm.sh -k $(FLAVOUR) -- '$(CMD)'
 bisect:			## build after every patch of the series
 	scripts/bisect-check.sh
+
+ZCRX_TESTS = cd $(CURDIR)/build/kselftest/drivers/net &&
+BYTES ?= 10737418240
+SECS ?= 1800
+SEED ?= 1
+soak:			## zcrx soak outside CI: make soak BYTES=10737418240 (after make selftests)
+	scripts/vm.sh -k $(FLAVOUR) -t 14400 -- '$(ZCRX_TESTS) ZCRX_SOAK_BYTES=$(BYTES) IOU_ZCRX_ARGS="-t soak" python3 iou-zcrx.py'
+fuzz:			## zcrx fuzzer outside CI: make fuzz SECS=1800 SEED=1 FLAVOUR=debug
+	scripts/vm.sh -k $(FLAVOUR) -t $$(($(SECS) + 1800)) -- '$(ZCRX_TESTS) ZCRX_FUZZ_SECS=$(SECS) ZCRX_FUZZ_SEED=$(SEED) IOU_ZCRX_ARGS="-t fuzz" python3 iou-zcrx.py'
+
