@@ -3,13 +3,13 @@
 # Configure and build a kernel flavour of the work tree out of tree, with
 # ccache: build/obj-<flavour>/arch/x86/boot/bzImage.
 #
-# Usage: build.sh normal|debug [--no-check]
+# Usage: build.sh normal|debug|i386 [--no-check]
 #   --no-check  do not insist that every fragment symbol came out as asked
 #               (bisect builds of early patches lack later symbols)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-flavour=${1:?usage: build.sh normal|debug [--no-check]}
+flavour=${1:?usage: build.sh normal|debug|i386 [--no-check]}
 check=1
 [ "${2:-}" = --no-check ] && check=0
 obj=$(objdir "$flavour")
@@ -23,7 +23,7 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export CCACHE_BASEDIR=$TREE
 export KBUILD_BUILD_USER=zcrx KBUILD_BUILD_HOST=vm
 export KBUILD_BUILD_TIMESTAMP="$(git -C "$TREE" log -1 --format=%cd base)"
-MAKE=(make -s -C "$TREE" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc")
+MAKE=(make -s -C "$TREE" O="$obj" ARCH="$(flavour_arch "$flavour")" CC="ccache gcc" HOSTCC="ccache gcc")
 jobs=$(($(nproc) + 1))
 
 # Configure into a scratch file and only replace .config when it changed,
@@ -37,6 +37,15 @@ if ! cmp -s "$obj/.config.new" "$obj/.config"; then
 else
 	rm -f "$obj/.config.new"
 fi
+
+# Each symbol as the last fragment that mentions it sets it.
+merged_fragments() {
+	grep -hE '^CONFIG_[A-Za-z0-9_]+=|^# CONFIG_[A-Za-z0-9_]+ is not set' "$@" |
+		awk '/^CONFIG_/ { k = $0; sub(/=.*/, "", k) }
+		     /^# CONFIG_/ { k = $2 }
+		     { if (!(k in v)) ord[++n] = k; v[k] = $0 }
+		     END { for (i = 1; i <= n; i++) print v[ord[i]] }'
+}
 
 if [ "$check" = 1 ]; then
 	bad=0
@@ -56,7 +65,7 @@ if [ "$check" = 1 ]; then
 		esac
 		echo "  asked for '$line', got '$got'" >&2
 		bad=1
-	done < <(cat "${frags[@]}")
+	done < <(merged_fragments "${frags[@]}")
 	[ "$bad" = 0 ] || die "$flavour: the configuration lacks symbols the fragments ask for (see above): a missing dependency, or a symbol without a prompt that nothing selects"
 fi
 

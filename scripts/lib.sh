@@ -32,7 +32,16 @@ flavour_fragments() {
 	case "$1" in
 	normal) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config" ;;
 	debug) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config $CONFIGS/debug.config" ;;
-	*) die "unknown kernel flavour '$1' (normal or debug)" ;;
+	i386) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config $CONFIGS/i386.config" ;;
+	*) die "unknown kernel flavour '$1' (normal, debug or i386)" ;;
+	esac
+}
+
+# The i386 flavour is a build check only (32-bit arithmetic, highmem).
+flavour_arch() {
+	case "$1" in
+	i386) echo i386 ;;
+	*) echo x86_64 ;;
 	esac
 }
 
