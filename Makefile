@@ -2,7 +2,7 @@
 # Entry points; the work is done by scripts/.
 FLAVOUR ?= normal
 
-.PHONY: demo bench zcrx-bench test deps tree export check-export checkpatch kernel selftests vm bisect soak fuzz close-fail
+.PHONY: demo bench zcrx-bench test deps tree export check-export checkpatch kernel selftests vm bisect soak fuzz close-fail i386
 
 demo:			## the main job: build, boot, show receive working
 	scripts/demo.sh
@@ -40,5 +40,7 @@ soak:			## zcrx soak outside CI: make soak BYTES=10737418240 (after make selftes
 fuzz:			## zcrx fuzzer outside CI: make fuzz SECS=1800 SEED=1 FLAVOUR=debug
 	scripts/vm.sh -k $(FLAVOUR) -t $$(($(SECS) + 1800)) -- '$(ZCRX_TESTS) ZCRX_FUZZ_SECS=$(SECS) ZCRX_FUZZ_SEED=$(SEED) IOU_ZCRX_ARGS="-t fuzz" python3 iou-zcrx.py'
 
+i386:			## build check for 32-bit x86 with highmem (outside CI: a third kernel build)
+	scripts/build.sh i386
 close-fail:		## the zcrx case CI leaves out: a queue restart failing at ring exit (one WARNING expected)
 	-scripts/vm.sh -k $(FLAVOUR) -t 1800 -- '$(ZCRX_TESTS) ZCRX_EXPECT_WARN=1 IOU_ZCRX_ARGS="-t close_restart_fails" python3 iou-zcrx.py'

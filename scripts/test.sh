@@ -46,8 +46,6 @@ step "series: checkpatch --strict clean" "$TOP/scripts/checkpatch.sh"
 for f in "${flavours[@]}"; do
 	"$TOP/scripts/build.sh" "$f" || die "building the $f kernel failed"
 done
-# 32-bit x86 with highmem: a build check of the series (no VM run)
-step "series: builds for i386 (32-bit, highmem)" "$TOP/scripts/build.sh" i386
 "$TOP/scripts/selftests.sh" || die "building the selftests failed"
 
 for f in "${flavours[@]}"; do
