@@ -20,6 +20,11 @@ make -s -C "$TREE/tools/testing/selftests" O="$BUILD/kselftest-obj" \
 	TARGETS="$TARGETS" KHDR_INCLUDES="-isystem $hdr/include" \
 	CC="ccache gcc" INSTALL_PATH="$inst" install >"$BUILD/kselftest.log" 2>&1 ||
 	{ tail -30 "$BUILD/kselftest.log"; die "selftests build failed (log: $BUILD/kselftest.log)"; }
+# kselftest's install target carries on past a program that fails to build
+if grep -q ': error:' "$BUILD/kselftest.log"; then
+	grep -B2 -A6 ': error:' "$BUILD/kselftest.log" | head -40
+	die "selftests build failed (log: $BUILD/kselftest.log)"
+fi
 
 # The repository's own tests form the collection 'zcrx-lts'.
 log "selftests: building the project's tests"
