@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The receive benchmark: every zcrx-bench mode on the same payload through
-# the simulated NIC, repeated, in two timing regimes:
+# the simulated NIC at MTU 4148 and 1500, zcrx with 32 KiB chunks on a
+# hugetlb area at 4148, repeated, in two timing regimes:
 #   tcg     multi-threaded TCG (each vCPU a host thread): throughput
 #   icount  -icount shift=0, single-threaded TCG: guest time counts
 #           instructions, so CPU-cost ratios repeat from run to run
 # Prints a Markdown table per regime and leaves bench.md, bench.csv,
 # bench.png and the raw runs in build/bench-results.
 # Environment: BENCH_BYTES (default 1 GiB per run), BENCH_REPS (5),
-# BENCH_MODES, BENCH_REGIMES ("tcg icount").
+# BENCH_MODES (run at each MTU), BENCH_MTUS ("4148 1500"), BENCH_EXTRA
+# (more rows, MTU:MODE:CHUNK:AREA; default "4148:zcrx:32K:hugetlb"; empty
+# for none), BENCH_REGIMES ("tcg icount").
 # Needs the normal kernel and the uapi headers (make demo builds both).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -16,12 +19,26 @@ set -euo pipefail
 bytes=$((${BENCH_BYTES:-1 << 30}))
 reps=${BENCH_REPS:-5}
 modes=${BENCH_MODES:-recv iou-recv mmap zcrx zcrx-nodev trunc}
+mtus=${BENCH_MTUS:-4148 1500}
+extra=${BENCH_EXTRA-4148:zcrx:32K:hugetlb}
 regimes=${BENCH_REGIMES:-tcg icount}
 out=$BUILD/bench-results
 
 [ -f "$(objdir normal)/arch/x86/boot/bzImage" ] ||
 	die "no normal kernel: run make demo (or make kernel selftests) first"
 [ "$reps" -ge 1 ] 2>/dev/null || die "BENCH_REPS must be a number >= 1"
+rows=()
+for mtu in $mtus; do
+	[ "$mtu" -ge 68 ] 2>/dev/null || die "BENCH_MTUS: '$mtu' is not an MTU"
+	for mode in $modes; do
+		rows+=("$mtu:$mode")
+	done
+done
+for row in $extra; do
+	[[ $row =~ ^[0-9]+:[a-z-]+(:[0-9]*[KMG]?:[a-z-]*)?$ ]] ||
+		die "BENCH_EXTRA: '$row' is not MTU:MODE[:CHUNK:AREA]"
+	rows+=("$row")
+done
 build_bench_tool
 rm -rf "$out"
 mkdir -p "$out"
@@ -33,11 +50,11 @@ for regime in $regimes; do
 	icount) qemu=(-q -icount -q shift=0) ;;
 	*) die "BENCH_REGIMES: unknown regime '$regime' (tcg, icount)" ;;
 	esac
-	log "bench: $regime: $reps rounds of $modes, $((bytes >> 20)) MiB each"
+	log "bench: $regime: $reps rounds of ${rows[*]}, $((bytes >> 20)) MiB each"
 	# 60 s per run is far more than any mode needs under either regime
-	"$TOP/scripts/vm.sh" -k normal -t $((300 + 60 * reps * $(wc -w <<<"$modes"))) \
+	"$TOP/scripts/vm.sh" -k normal -t $((300 + 60 * reps * ${#rows[@]})) \
 		-o "$out/vm-$regime" "${qemu[@]}" -- \
-		"bash $TOP/guest/bench.sh $TREE $BENCH_BIN $bytes $reps /mnt/out/raw.txt $modes" 2>&1 |
+		"bash $TOP/guest/bench.sh $TREE $BENCH_BIN $bytes $reps /mnt/out/raw.txt ${rows[*]}" 2>&1 |
 		tee "$out/vm-$regime.log" |
 		sed -un '/^== /,/^vm: command exited/{/^vm: /d;/^\[/d;p}' ||
 		die "bench: the $regime run failed (log: ${out#$TOP/}/vm-$regime.log)"

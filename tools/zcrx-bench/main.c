@@ -56,7 +56,31 @@ static const char usage[] =
 "  -i, --ifname NAME     zcrx: receiving device (or --ifindex)\n"
 "  -I, --ifindex N       zcrx: receiving device by index\n"
 "  -q, --queue Q         zcrx: RX queue to bind (default 1)\n"
-"  -A, --area BYTES      zcrx: area size (default 32M)\n"
+"  -A, --area-size BYTES zcrx: area size, a multiple of 4K (default 32M),\n"
+"                        rounded up to whole pages of --area (2M for thp\n"
+"                        and the hugetlb types) and whole chunks of\n"
+"                        --rx-buf-len\n"
+"      --area TYPE       zcrx: what the area's memory is (default anon):\n"
+"                          anon     anonymous memory in small pages\n"
+"                          thp      anonymous, 2 MiB aligned, MADV_HUGEPAGE,\n"
+"                                   written once so that it faults in as\n"
+"                                   transparent huge pages\n"
+"                          hugetlb  MAP_HUGETLB, 2 MiB pages: reserve them\n"
+"                                   first (/proc/sys/vm/nr_hugepages)\n"
+"                          udmabuf  a memfd turned into a dma-buf with\n"
+"                                   /dev/udmabuf, registered as a dma-buf\n"
+"                                   area (mode zcrx only; at most\n"
+"                                   udmabuf's size_limit_mb, 64M by\n"
+"                                   default). The kernel can't copy into\n"
+"                                   it: data that would need the copy\n"
+"                                   fallback fails RECV_ZC with ENOMEM\n"
+"                          udmabuf-hugetlb  the same over a hugetlb memfd\n"
+"  -b, --rx-buf-len BYTES\n"
+"                        zcrx: chunk size, a power of two from 4K (default\n"
+"                        0: one page). The NIC/driver must support it\n"
+"                        (exit status 3 if it does not), and chunks larger\n"
+"                        than a page need area memory that is physically\n"
+"                        contiguous per chunk: --area hugetlb or thp\n"
 "  -r, --rq-entries N    zcrx: refill ring entries (default 4096)\n"
 "  -l, --listen-only     don't fork a sender; wait for one\n"
 "  -T, --timeout SECS    give up after SECS without data (default 120)\n"
@@ -67,8 +91,11 @@ static const char usage[] =
 "all its threads, including softirq work that ran in them), busy time of\n"
 "the receiver's CPU and of all CPUs (/proc/stat), the payload bytes the\n"
 "CPU copied into receive buffers, and for zcrx modes the ring's fdinfo\n"
-"counters zc_bytes and copy_bytes. Exit status: 0 if every byte arrived\n"
-"and matched, 1 otherwise, 2 for bad arguments.\n";
+"counters zc_bytes and copy_bytes, the area's type and the chunk size the\n"
+"kernel chose. Exit status: 0 if every byte arrived and matched, 1\n"
+"otherwise, 2 for bad arguments, 3 if the kernel, NIC or machine lacks\n"
+"what the options ask for (a chunk size the NIC/driver refuses, no\n"
+"hugepages reserved, no udmabuf).\n";
 
 static const char *const mode_names[] = {
 	[RX_RECV] = "recv", [RX_IOU_RECV] = "iou-recv", [RX_MMAP] = "mmap",
@@ -99,6 +126,32 @@ static enum rx_mode parse_mode(const char *s)
 	die_usage("unknown mode '%s'", s);
 }
 
+static enum area_type parse_area(const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_area_types; i++)
+		if (!strcmp(s, area_names[i]))
+			return i;
+	die_usage("--area: '%s' is not one of anon, thp, hugetlb, udmabuf, udmabuf-hugetlb (the size is --area-size)",
+		  s);
+}
+
+/* 0, or a power of two from a page up that fits rx_buf_len's 32 bits */
+static uint32_t parse_buf_len(const char *s)
+{
+	uint64_t v = parse_size(s, "--rx-buf-len");
+
+	if (v && ((v & (v - 1)) || v < (uint64_t)sysconf(_SC_PAGESIZE) ||
+		  v > 1ULL << 31))
+		die_usage("--rx-buf-len: '%s' is neither 0 nor a power of two from %ldK to 2G",
+			  s, sysconf(_SC_PAGESIZE) / 1024);
+	return v;
+}
+
+/* long options without a short one */
+enum { OPT_AREA = 256 };
+
 static const struct option longopts[] = {
 	{ "size", required_argument, NULL, 's' },
 	{ "msg-size", required_argument, NULL, 'm' },
@@ -113,7 +166,9 @@ static const struct option longopts[] = {
 	{ "ifname", required_argument, NULL, 'i' },
 	{ "ifindex", required_argument, NULL, 'I' },
 	{ "queue", required_argument, NULL, 'q' },
-	{ "area", required_argument, NULL, 'A' },
+	{ "area-size", required_argument, NULL, 'A' },
+	{ "area", required_argument, NULL, OPT_AREA },
+	{ "rx-buf-len", required_argument, NULL, 'b' },
 	{ "rq-entries", required_argument, NULL, 'r' },
 	{ "listen-only", no_argument, NULL, 'l' },
 	{ "timeout", required_argument, NULL, 'T' },
@@ -162,7 +217,13 @@ static void parse_opt(struct opts *o, int c, const char *arg)
 		o->queue = parse_num(arg, "--queue", 0, 65535);
 		break;
 	case 'A':
-		o->area = parse_size(arg, "--area");
+		o->area = parse_size(arg, "--area-size");
+		break;
+	case OPT_AREA:
+		o->area_type = parse_area(arg);
+		break;
+	case 'b':
+		o->rx_buf_len = parse_buf_len(arg);
 		break;
 	case 'r':
 		o->rq_entries = parse_num(arg, "--rq-entries", 1, 32768);
@@ -197,6 +258,8 @@ static void parse_opt(struct opts *o, int c, const char *arg)
 /* Combinations that can't work are refused before anything starts. */
 static void check_opts(struct opts *o)
 {
+	size_t align;
+
 	if (!o->size)
 		die_usage("--size must not be 0");
 	if (!o->msg || o->msg > 64 * MiB)
@@ -211,7 +274,18 @@ static void check_opts(struct opts *o)
 	if (o->napi_cpu >= 0 && !o->ifname)
 		die_usage("--napi-cpu needs --ifname");
 	if (o->area < 4096 || o->area % 4096)
-		die_usage("--area must be a multiple of 4K");
+		die_usage("--area-size must be a multiple of 4K");
+	if ((o->area_type != AREA_ANON || o->rx_buf_len) &&
+	    o->mode != RX_ZCRX && o->mode != RX_ZCRX_NODEV)
+		die_usage("--area and --rx-buf-len are for the zcrx modes");
+	if ((o->area_type == AREA_UDMABUF ||
+	     o->area_type == AREA_UDMABUF_HUGETLB) && o->mode != RX_ZCRX)
+		die_usage("--area %s needs mode zcrx: a dma-buf area needs a device",
+			  area_names[o->area_type]);
+	align = area_granule(o->area_type);
+	if (o->rx_buf_len > align)
+		align = o->rx_buf_len;
+	o->area = (o->area + align - 1) / align * align;
 	if (o->mode == TX_ONLY && o->listen_only)
 		die_usage("mode send and --listen-only exclude each other");
 }
@@ -227,7 +301,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		.area = 32 * MiB, .rq_entries = 4096, .timeout = 120,
 	};
 	opterr = 0;	/* one line of our own instead */
-	while ((c = getopt_long(argc, argv, ":s:m:n:a:p:N:t:c:C:P:i:I:q:A:r:lT:kh",
+	while ((c = getopt_long(argc, argv, ":s:m:n:a:p:N:t:c:C:P:i:I:q:A:b:r:lT:kh",
 				longopts, NULL)) != -1)
 		parse_opt(o, c, c == '?' || c == ':' ? argv[optind - 1] : optarg);
 	if (optind != argc - 1)
@@ -370,8 +444,9 @@ static void report_kv(const struct opts *o, const struct totals *t,
 	       (unsigned long long)t->copied,
 	       !t->ok ? "no" : o->mode == RX_TRUNC ? "count" : "yes");
 	if (r->have_zcrx)
-		printf(" ifq_ifindex=%u ifq_rxq=%u area_len=%llu zc_bytes=%llu copy_bytes=%llu bad_rqes=%llu",
-		       r->ifindex, r->rxq, r->area_len, r->zc_bytes,
+		printf(" ifq_ifindex=%u ifq_rxq=%u area=%s area_len=%llu rx_buf_len=%u zc_bytes=%llu copy_bytes=%llu bad_rqes=%llu",
+		       r->ifindex, r->rxq, area_names[r->area_type],
+		       r->area_len, r->rx_buf_len, r->zc_bytes,
 		       r->copy_bytes, r->bad_rqes);
 	putchar('\n');
 }
@@ -402,8 +477,9 @@ static void report(const struct opts *o, const struct totals *t,
 	printf("copied    %llu payload bytes by the CPU into receive buffers\n",
 	       (unsigned long long)t->copied);
 	if (r->have_zcrx)
-		printf("zcrx      ifq on ifindex %u rxq %u, area %llu bytes: zc_bytes %llu (no copy), copy_bytes %llu (copy fallback), bad_rqes %llu\n",
-		       r->ifindex, r->rxq, r->area_len, r->zc_bytes,
+		printf("zcrx      ifq on ifindex %u rxq %u, area %llu bytes (%s) in %u-byte chunks: zc_bytes %llu (no copy), copy_bytes %llu (copy fallback), bad_rqes %llu\n",
+		       r->ifindex, r->rxq, r->area_len,
+		       area_names[r->area_type], r->rx_buf_len, r->zc_bytes,
 		       r->copy_bytes, r->bad_rqes);
 }
 
@@ -443,9 +519,9 @@ static int rx_main(const struct opts *o)
 		return 1;
 	if (o->mode == RX_IOU_RECV || o->mode == RX_ZCRX ||
 	    o->mode == RX_ZCRX_NODEV) {
-		u = rx_uring_setup(o);
-		if (!u)
-			return 1;
+		ret = rx_uring_setup(o, &u);
+		if (ret)
+			return ret;
 	}
 	if (go >= 0 && write(go, "g", 1) != 1)
 		return 1;

@@ -35,7 +35,8 @@ struct rx_uring {
 	unsigned char *bufs;
 
 	/* zcrx */
-	unsigned char *area;
+	struct area area;
+	bool saw_enomem;	/* a RECV_ZC ended with -ENOMEM */
 	void *region;
 	size_t region_len;
 	struct io_uring_zcrx_ifq_reg reg;
@@ -100,8 +101,14 @@ static void zcrx_fill_reg(struct rx_uring *u)
 	memset(&u->reg, 0, sizeof(u->reg));
 	memset(&u->area_reg, 0, sizeof(u->area_reg));
 	memset(&u->desc, 0, sizeof(u->desc));
-	u->area_reg.addr = (uintptr_t)u->area;
-	u->area_reg.len = o->area;
+	if (u->area.dmabuf_fd >= 0) {
+		/* a dma-buf area: from offset 0, the whole buffer */
+		u->area_reg.flags = IORING_ZCRX_AREA_DMABUF;
+		u->area_reg.dmabuf_fd = u->area.dmabuf_fd;
+	} else {
+		u->area_reg.addr = (uintptr_t)u->area.p;
+	}
+	u->area_reg.len = u->area.len;
 	u->desc.user_addr = (uintptr_t)u->region;
 	u->desc.size = u->region_len;
 	u->desc.flags = IORING_MEM_REGION_TYPE_USER;
@@ -112,6 +119,7 @@ static void zcrx_fill_reg(struct rx_uring *u)
 		u->reg.flags = ZCRX_REG_NODEV;
 	}
 	u->reg.rq_entries = o->rq_entries;
+	u->reg.rx_buf_len = o->rx_buf_len;
 	u->reg.area_ptr = (uintptr_t)&u->area_reg;
 	u->reg.region_ptr = (uintptr_t)&u->desc;
 }
@@ -133,6 +141,36 @@ static int zcrx_map_rq(struct rx_uring *u)
 	return 0;
 }
 
+/*
+ * Registration errors that mean "not here" rather than "broken": a chunk
+ * size the NIC or driver can't use (upstream's advice is to retry with 0;
+ * a benchmark row asked for that size, so it says so and stops).
+ */
+static int zcrx_reg_error(struct rx_uring *u, int err)
+{
+	const struct opts *o = u->o;
+	char where[64];
+
+	if (o->mode == RX_ZCRX)
+		snprintf(where, sizeof(where), "ifindex %u, queue %u",
+			 o->ifindex, o->queue);
+	else
+		snprintf(where, sizeof(where), "no device");
+	if (err == -EOPNOTSUPP && o->rx_buf_len) {
+		err_log("zcrx ifq registration (%s): %s: %s does not support %u-byte chunks (--rx-buf-len)",
+			where, strerror(-err),
+			o->mode == RX_ZCRX ? "the NIC/driver" :
+			"device-less copy mode", o->rx_buf_len);
+		return EXIT_UNAVAILABLE;
+	}
+	if (err == -ERANGE && o->rx_buf_len)
+		err_log("zcrx ifq registration (%s): %s: the area is not physically contiguous in %u-byte chunks (--area hugetlb, or thp with transparent hugepages enabled)",
+			where, strerror(-err), o->rx_buf_len);
+	else
+		err_log("zcrx ifq registration (%s): %s", where, strerror(-err));
+	return EXIT_FAIL;
+}
+
 static int zcrx_setup(struct rx_uring *u)
 {
 	double end = now_s() + REG_WAIT_S;
@@ -142,49 +180,62 @@ static int zcrx_setup(struct rx_uring *u)
 	while (rq < u->o->rq_entries)
 		rq <<= 1;
 	u->region_len = (rq * sizeof(*u->rqes) + 4096 + 4095) & ~4095UL;
-	u->area = map_anon(u->o->area);
 	u->region = map_anon(u->region_len);
-	if (!u->area || !u->region)
-		return -ENOMEM;
+	if (!u->region) {
+		err_log("refill region: %s", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	ret = area_alloc(u->o, &u->area);
+	if (ret)
+		return ret;
 	/* the queue of an earlier run may take a moment to come free */
 	do {
 		zcrx_fill_reg(u);
 		ret = syscall(__NR_io_uring_register, u->ring.ring_fd,
 			      IORING_REGISTER_ZCRX_IFQ, &u->reg, 1) ? -errno : 0;
 	} while (ret == -EEXIST && now_s() < end && !usleep(100 * 1000));
-	if (ret) {
-		err_log("zcrx ifq registration (ifindex %u, queue %u%s): %s",
-			u->reg.if_idx, u->reg.if_rxq,
-			u->o->mode == RX_ZCRX ? "" : ", no device",
-			strerror(-ret));
-		return ret;
-	}
-	return zcrx_map_rq(u);
+	if (ret)
+		return zcrx_reg_error(u, ret);
+	/* the kernel says what chunk size it took; 0 from an older one: pages */
+	if (!u->reg.rx_buf_len)
+		u->reg.rx_buf_len = sysconf(_SC_PAGESIZE);
+	ret = zcrx_map_rq(u);
+	if (ret)
+		err_log("refill ring: %s", strerror(-ret));
+	return ret ? EXIT_FAIL : 0;
 }
 
-struct rx_uring *rx_uring_setup(const struct opts *o)
+int rx_uring_setup(const struct opts *o, struct rx_uring **up)
 {
 	struct rx_uring *u = calloc(1, sizeof(*u));
 	int ret;
 
+	*up = NULL;
 	if (!u)
-		return NULL;
+		return EXIT_FAIL;
 	u->o = o;
 	u->zc = o->mode != RX_IOU_RECV;
+	u->area.dmabuf_fd = -1;
 	ret = ring_init(u, u->zc ? IORING_SETUP_CQE32 : 0);
 	if (ret) {
 		err_log("io_uring setup: %s", strerror(-ret));
 		free(u);
-		return NULL;
+		return EXIT_FAIL;
 	}
-	ret = u->zc ? zcrx_setup(u) : bufs_setup(u);
-	if (ret) {
-		if (!u->zc)
+	if (u->zc) {
+		ret = zcrx_setup(u);
+	} else {
+		ret = bufs_setup(u);
+		if (ret)
 			err_log("buffer ring: %s", strerror(-ret));
-		rx_uring_free(u);
-		return NULL;
+		ret = ret ? EXIT_FAIL : 0;
 	}
-	return u;
+	if (ret) {
+		rx_uring_free(u);
+		return ret;
+	}
+	*up = u;
+	return 0;
 }
 
 void rx_uring_free(struct rx_uring *u)
@@ -196,8 +247,7 @@ void rx_uring_free(struct rx_uring *u)
 		munmap(u->br, NR_BUFS * sizeof(struct io_uring_buf));
 	if (u->bufs)
 		munmap(u->bufs, NR_BUFS * u->o->msg);
-	if (u->area)
-		munmap(u->area, u->o->area);
+	area_free(&u->area);
 	if (u->region)
 		munmap(u->region, u->region_len);
 	free(u->pend);
@@ -283,10 +333,11 @@ static int take_data(struct rx_uring *u, struct flow *f,
 		io_uring_buf_ring_advance(u->br, 1);
 		return 0;
 	}
+	/* (niov index << chunk shift) + offset in the chunk: any chunk size */
 	off = zc->off & ~IORING_ZCRX_AREA_MASK;
-	if (off + cqe->res > u->o->area)
+	if (off + cqe->res > u->area.len)
 		return -EOVERFLOW;
-	flow_check(f, u->area + off, cqe->res, false);
+	flow_check(f, u->area.p + off, cqe->res, false);
 	return zcrx_give_back(u, zc->off, cqe->res);
 }
 
@@ -312,6 +363,7 @@ static int take_cqe(struct rx_uring *u, struct flow *fl, unsigned int n,
 		(*live)--;
 	} else if (cqe->res > 0 || cqe->res == -ENOBUFS ||
 		   cqe->res == -ENOMEM || cqe->res == -ENOSPC) {
+		u->saw_enomem |= cqe->res == -ENOMEM;
 		arm(u, f, cqe->user_data);
 	} else {
 		err_log("flow %u: receive: %s", f->id, strerror(-cqe->res));
@@ -365,6 +417,7 @@ int rx_uring_run(struct rx_uring *u, struct flow *fl, unsigned int n,
 		struct __kernel_timespec ts = { .tv_sec = 1 };
 		struct io_uring_cqe *cqe;
 		unsigned int head, seen = 0;
+		bool data = false;
 
 		if (u->zc)
 			zcrx_flush(u);
@@ -376,16 +429,27 @@ int rx_uring_run(struct rx_uring *u, struct flow *fl, unsigned int n,
 		}
 		io_uring_for_each_cqe(&u->ring, head, cqe) {
 			seen++;
+			data |= cqe->res > 0;
 			ret = take_cqe(u, fl, n, cqe, &live);
 			if (ret)
 				break;
 		}
 		io_uring_cq_advance(&u->ring, seen);
-		last = now_s();
+		/* requests that end in an error and are armed again are no progress */
+		if (data)
+			last = now_s();
+		else if (!ret && now_s() - last > u->o->timeout)
+			ret = -ETIMEDOUT;
 	}
 	if (ret)
 		err_log("receive: %s", strerror(-ret));
+	if (ret == -ETIMEDOUT && u->saw_enomem && u->area.dmabuf_fd >= 0)
+		err_log("RECV_ZC kept failing with ENOMEM: a dma-buf area has no copy fallback, so data the NIC did not place in the area can't be received");
 	if (u->zc && zcrx_stats(u, res))
 		ret = ret ?: -ENOENT;
+	if (u->zc) {
+		res->area_type = u->area.type;
+		res->rx_buf_len = u->reg.rx_buf_len;
+	}
 	return ret;
 }

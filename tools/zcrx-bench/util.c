@@ -25,7 +25,7 @@ void die_usage(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs(" (see --help)\n", stderr);
-	exit(2);
+	exit(EXIT_USAGE);
 }
 
 void err_log(const char *fmt, ...)

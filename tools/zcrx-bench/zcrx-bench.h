@@ -14,11 +14,19 @@
 #define KiB		(1ULL << 10)
 #define MiB		(1ULL << 20)
 #define GiB		(1ULL << 30)
+#define HUGE_2M		(2 * MiB)
 
 #define MAX_FLOWS	64
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define fallthrough	__attribute__((__fallthrough__))
+
+/* exit status: 0 when every byte arrived and matched */
+enum {
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_UNAVAILABLE = 3,	/* the kernel, NIC or machine lacks what was asked */
+};
 
 enum rx_mode {
 	RX_RECV,	/* blocking recv() into a buffer */
@@ -28,6 +36,15 @@ enum rx_mode {
 	RX_ZCRX_NODEV,	/* IORING_OP_RECV_ZC, ZCRX_REG_NODEV: copy mode */
 	RX_TRUNC,	/* MSG_TRUNC: the data is never touched */
 	TX_ONLY,	/* no receiver: be the sender for another instance */
+};
+
+/* zcrx: what the area's memory is */
+enum area_type {
+	AREA_ANON,		/* anonymous memory, small pages */
+	AREA_THP,		/* anonymous, 2 MiB aligned, MADV_HUGEPAGE */
+	AREA_HUGETLB,		/* MAP_HUGETLB, 2 MiB pages */
+	AREA_UDMABUF,		/* a udmabuf over a memfd: IORING_ZCRX_AREA_DMABUF */
+	AREA_UDMABUF_HUGETLB,	/* the same over a hugetlb memfd */
 };
 
 enum tx_mode {
@@ -51,6 +68,8 @@ struct opts {
 	unsigned int ifindex;
 	unsigned int queue;
 	size_t area;		/* zcrx area bytes */
+	enum area_type area_type;
+	uint32_t rx_buf_len;	/* zcrx chunk size asked for, 0: a page */
 	unsigned int rq_entries;
 	bool listen_only;
 	bool kv;
@@ -77,6 +96,8 @@ struct rx_result {
 	unsigned long long zc_bytes;
 	unsigned long long copy_bytes;
 	unsigned long long bad_rqes;
+	enum area_type area_type;
+	unsigned int rx_buf_len;	/* the chunk size the kernel chose */
 };
 
 /* Flow @i's share of the payload: the first flows carry the remainder. */
@@ -112,6 +133,21 @@ struct cpu_idle {
 
 int cpu_idle_read(int cpu, struct cpu_idle *b);
 
+/* area.c: the memory a zcrx ifq receives into */
+struct area {
+	enum area_type type;
+	unsigned char *p;	/* where the data is read: for a udmabuf, its memfd */
+	size_t len;
+	int dmabuf_fd;		/* a udmabuf's dma-buf, else -1 */
+};
+
+extern const char *const area_names[];
+extern const unsigned int nr_area_types;
+size_t area_granule(enum area_type t);
+/* 0, or the exit status the failure calls for (it says what went wrong) */
+int area_alloc(const struct opts *o, struct area *a);
+void area_free(struct area *a);
+
 /* tx.c */
 int tx_run(const struct opts *o);
 
@@ -124,7 +160,8 @@ int rx_sync_run(const struct opts *o, struct flow *fl, unsigned int n);
  * lands in kernel pages before the queue is bound.
  */
 struct rx_uring;
-struct rx_uring *rx_uring_setup(const struct opts *o);
+/* 0, or the exit status the failure calls for (it says what went wrong) */
+int rx_uring_setup(const struct opts *o, struct rx_uring **up);
 int rx_uring_run(struct rx_uring *u, struct flow *fl, unsigned int n,
 		 struct rx_result *res);
 void rx_uring_free(struct rx_uring *u);
