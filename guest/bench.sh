@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The benchmark, inside the VM: the same netdevsim pair and steering as the
 # demo, and a list of rows, each run REPS times on the same payload. A row
-# is MTU:MODE[:CHUNK:AREA]: a zcrx-bench mode at an MTU on both ends, for
-# the zcrx modes with --rx-buf-len CHUNK and --area AREA (either may be
-# empty). MTU 4148 lets TCP_ZEROCOPY_RECEIVE find whole pages (IPv4 with
+# is MTU:MODE[:CHUNK:AREA[:gro]]: a zcrx-bench mode at an MTU on both ends,
+# for the zcrx modes with --rx-buf-len CHUNK and --area AREA (either may be
+# empty), and with gro the receiving NIC's hardware GRO on (rx-gro-hw). MTU 4148 lets TCP_ZEROCOPY_RECEIVE find whole pages (IPv4 with
 # timestamps: 4096 bytes of payload per frame); 1500 is the common wire.
 # The rows of one MTU take turns within each round, so drift over the run
 # spreads evenly; the MTUs run one after the other. Appends one key=value
@@ -62,8 +62,8 @@ nsim_steer "$port" "$queue"
 
 # One run of ROW in round R: its line goes to OUT, or it is skipped.
 run_row() {
-	local r=$1 row=$2 mode chunk area line rc reason args=()
-	IFS=: read -r _ mode chunk area <<<"$row"
+	local r=$1 row=$2 mode chunk area gro line rc reason args=()
+	IFS=: read -r _ mode chunk area gro <<<"$row"
 	[ -z "$chunk" ] || args+=(--rx-buf-len "$chunk")
 	[ -z "$area" ] || args+=(--area "$area")
 	case $area in
@@ -71,9 +71,11 @@ run_row() {
 	esac
 	if [ -z "${skip[$row]:-}" ]; then
 		rc=0
+		[ "$gro" != gro ] || ethtool -K "$nsim_rx" rx-gro-hw on
 		line=$("$bench" -k -a 192.0.2.1 -p "$port" -N peer -s "$bytes" \
 			-c 1 -C 0 -i "$nsim_rx" -q "$queue" "${args[@]}" "$mode" \
 			2>/tmp/bench.err) || rc=$?
+		[ "$gro" != gro ] || ethtool -K "$nsim_rx" rx-gro-hw off
 		if [ "$rc" = 0 ]; then
 			echo "round=$r mtu=${row%%:*} row=${row#*:} $line" >>"$out"
 			echo "   round $r/$reps ${row//:/ }: $(grep -o 'mibps=[0-9.]*' <<<"$line")"

@@ -58,12 +58,13 @@ def fmt_size(n):
 def row_setup(row, rs):
     """Mode, chunk bytes and area type of a row: what the kernel reported
     where a run got that far, else what the row asked for."""
-    mode, chunk, area = (row.split(":") + ["", ""])[:3]
+    mode, chunk, area, gro = (row.split(":") + ["", "", ""])[:4]
+    gro = " + HW GRO" if gro == "gro" else ""
     done = [r for r in rs if "rx_buf_len" in r]
     if done:
-        return mode, int(done[0]["rx_buf_len"]), done[0]["area"]
+        return mode, int(done[0]["rx_buf_len"]), done[0]["area"] + gro
     if mode.startswith("zcrx"):
-        return mode, size_bytes(chunk) or 4096, area or "anon"
+        return mode, size_bytes(chunk) or 4096, (area or "anon") + gro
     return mode, None, None
 
 

@@ -10,7 +10,8 @@
 # bench.png and the raw runs in build/bench-results.
 # Environment: BENCH_BYTES (default 1 GiB per run), BENCH_REPS (5),
 # BENCH_MODES (run at each MTU), BENCH_MTUS ("4148 1500"), BENCH_EXTRA
-# (more rows, MTU:MODE:CHUNK:AREA; default "4148:zcrx:32K:hugetlb"; empty
+# (more rows, MTU:MODE:CHUNK:AREA[:gro]; default "4148:zcrx:32K:hugetlb
+# 1500:zcrx:32K:hugetlb:gro"; empty
 # for none), BENCH_REGIMES ("tcg icount").
 # Needs the normal kernel and the uapi headers (make demo builds both).
 set -euo pipefail
@@ -20,7 +21,7 @@ bytes=$((${BENCH_BYTES:-1 << 30}))
 reps=${BENCH_REPS:-5}
 modes=${BENCH_MODES:-recv iou-recv mmap zcrx zcrx-nodev trunc}
 mtus=${BENCH_MTUS:-4148 1500}
-extra=${BENCH_EXTRA-4148:zcrx:32K:hugetlb}
+extra=${BENCH_EXTRA-4148:zcrx:32K:hugetlb 1500:zcrx:32K:hugetlb:gro}
 regimes=${BENCH_REGIMES:-tcg icount}
 out=$BUILD/bench-results
 
@@ -35,8 +36,8 @@ for mtu in $mtus; do
 	done
 done
 for row in $extra; do
-	[[ $row =~ ^[0-9]+:[a-z-]+(:[0-9]*[KMG]?:[a-z-]*)?$ ]] ||
-		die "BENCH_EXTRA: '$row' is not MTU:MODE[:CHUNK:AREA]"
+	[[ $row =~ ^[0-9]+:[a-z-]+(:[0-9]*[KMG]?:[a-z-]*(:gro)?)?$ ]] ||
+		die "BENCH_EXTRA: '$row' is not MTU:MODE[:CHUNK:AREA[:gro]]"
 	rows+=("$row")
 done
 build_bench_tool
