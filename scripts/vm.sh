@@ -6,16 +6,20 @@
 # KASAN, lockdep, kmemleak, ref_tracker) fails the run.
 #
 # Usage: vm.sh [-k normal|debug] [-t timeout] [-o outdir] [-m mem] [-c cpus]
-#              [-q qemu-arg] -- command...
+#              [-n e1000e] [-q qemu-arg] -- command...
 # The command runs under bash in the guest, in the output directory
 # (/mnt/out in the guest, outdir on the host), which it may write to.
+# With -n e1000e the guest is a q35 machine with an Intel IOMMU in strict
+# mode and two e1000e NICs joined back to back by a UDP socket netdev on
+# the host's loopback: real PCI devices whose DMA goes through the IOMMU.
+# guest/e1000e-pair.sh sets them up as a local and a remote end.
 # Environment: ACCEL=kvm|tcg forces the accelerator; QEMU_EXTRA adds
 # arguments (e.g. "-icount shift=0").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-flavour=normal timeout=600 out="" mem=2G cpus=2 qextra=()
-while getopts "k:t:o:m:c:q:" o; do
+flavour=normal timeout=600 out="" mem=2G cpus=2 qextra=() nic=""
+while getopts "k:t:o:m:c:q:n:" o; do
 	case $o in
 	k) flavour=$OPTARG ;;
 	t) timeout=$OPTARG ;;
@@ -23,6 +27,7 @@ while getopts "k:t:o:m:c:q:" o; do
 	m) mem=$OPTARG ;;
 	c) cpus=$OPTARG ;;
 	q) qextra+=("$OPTARG") ;;
+	n) nic=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -80,9 +85,28 @@ append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 append+=" init=$TOP/guest/init quiet loglevel=5 kmemleak=on"
 append+=" net.ifnames=0"
 
-log "vm: booting $flavour kernel ($accel, $cpus cpus, $mem), timeout ${timeout}s"
+# The IOMMU comes first: QEMU wants it created before the PCI devices it
+# translates for. The virtio devices don't ask for translation and keep
+# using guest physical addresses.
+machine=()
+case $nic in
+"") ;;
+e1000e)
+	port=$((20000 + RANDOM % 20000))
+	machine=(-machine q35 -device intel-iommu)
+	qextra+=(-netdev "socket,id=zc0,udp=127.0.0.1:$((port + 1)),localaddr=127.0.0.1:$port"
+		-device e1000e,netdev=zc0,mac=52:54:00:5a:00:01
+		-netdev "socket,id=zc1,udp=127.0.0.1:$port,localaddr=127.0.0.1:$((port + 1))"
+		-device e1000e,netdev=zc1,mac=52:54:00:5a:00:02)
+	append+=" intel_iommu=on iommu.strict=1"
+	;;
+*) die "-n: no NIC mode '$nic' (e1000e)" ;;
+esac
+
+log "vm: booting $flavour kernel ($accel, $cpus cpus, $mem${nic:+, $nic pair}), timeout ${timeout}s"
 rc=0
 timeout -k 10 "$timeout" qemu-system-x86_64 "${acc[@]}" -m "$mem" -smp "$cpus" \
+	"${machine[@]}" \
 	-nographic -no-reboot -nodefaults -serial stdio -kernel "$kernel" \
 	-append "$append" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
