@@ -2,7 +2,7 @@
 # Entry points; the work is done by scripts/.
 FLAVOUR ?= normal
 
-.PHONY: demo bench zcrx-bench test deps tree export check-export checkpatch kernel selftests vm bisect soak fuzz close-fail i386 e1000e
+.PHONY: demo bench zcrx-bench test deps tree export check-export checkpatch kernel selftests vm bisect soak fuzz close-fail i386 e1000e zcrx-cases
 
 demo:			## the main job: build, boot, show receive working
 	scripts/demo.sh
@@ -46,3 +46,6 @@ close-fail:		## the zcrx case CI leaves out: a queue restart failing at ring exi
 	-scripts/vm.sh -k $(FLAVOUR) -t 1800 -- '$(ZCRX_TESTS) ZCRX_EXPECT_WARN=1 IOU_ZCRX_ARGS="-t close_restart_fails" python3 iou-zcrx.py'
 e1000e:			## the e1000e tests (tests/e1000e.list, all of them) on FLAVOUR, after make kernel selftests
 	scripts/vm.sh -k $(FLAVOUR) -n e1000e -t 3600 -- 'cd $(CURDIR)/build/kselftest && $(CURDIR)/guest/e1000e-pair.sh ./run_kselftest.sh -o 900 $$(sed -e "s/\#.*//" -e "s/@.*//" $(CURDIR)/tests/e1000e.list | xargs -n1 printf " -t %s")'
+CASES ?= large_chunks_thp large_chunks_hw_gro export_import_close_orders event_alloc_fail
+zcrx-cases:		## zcrx cases CI runs on the normal kernel only: make zcrx-cases FLAVOUR=debug [CASES="..."]
+	scripts/vm.sh -k $(FLAVOUR) -t 3600 -m 4G -- '$(ZCRX_TESTS) HDS_STREAM_BYTES=16777216 IOU_ZCRX_ARGS="$(foreach c,$(CASES),-t $(c))" python3 iou-zcrx.py'

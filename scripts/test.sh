@@ -23,9 +23,13 @@ result() {	# result pass|fail name
 }
 
 # Stream sizes per kernel: the debug kernel is about six times slower.
+DEBUG_SKIP="-T large_chunks_thp -T large_chunks_hw_gro -T export_import_close_orders -T event_alloc_fail"
+
 flavour_env() {
 	case $1 in
-	debug) echo "export HDS_STREAM_BYTES=$((16 << 20));" ;;
+	# the longest zcrx variants run on the normal kernel only (CI's
+	# hour); make zcrx-cases FLAVOUR=debug runs them on the debug kernel
+	debug) echo "export HDS_STREAM_BYTES=$((16 << 20)) IOU_ZCRX_ARGS='$DEBUG_SKIP';" ;;
 	*) echo "export HDS_STREAM_BYTES=$((32 << 20));" ;;
 	esac
 }
