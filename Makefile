@@ -2,7 +2,7 @@
 # Entry points; the work is done by scripts/.
 FLAVOUR ?= normal
 
-.PHONY: demo bench zcrx-bench test deps tree export check-export checkpatch kernel selftests vm bisect soak fuzz close-fail i386 e1000e zcrx-cases
+.PHONY: demo bench zcrx-bench test deps tree export check-export checkpatch kernel selftests vm bisect soak fuzz close-fail i386 e1000e zcrx-cases nipa deb
 
 demo:			## the main job: build, boot, show receive working
 	scripts/demo.sh
@@ -30,6 +30,10 @@ vm:			## run CMD in a VM: make vm CMD='uname -a' FLAVOUR=debug
 	scripts/vm.sh -k $(FLAVOUR) -- '$(CMD)'
 bisect:			## build after every patch of the series
 	scripts/bisect-check.sh
+deb:			## Debian packages of the patched kernel into build/deb (DEB_CONFIG=FILE|debian, LOCALMODCONFIG=1)
+	scripts/deb.sh
+nipa:			## netdev-CI-style checks per patch (W=1 x86_64/i386, clang, sparse, kernel-doc): make nipa [FROM=n TO=n]
+	scripts/nipa.sh $(FROM) $(TO)
 
 ZCRX_TESTS = cd $(CURDIR)/build/kselftest/drivers/net &&
 BYTES ?= 10737418240

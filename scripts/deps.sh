@@ -24,7 +24,8 @@ for p in "${PKGS[@]}"; do
 		missing+=("$p")
 done
 have=$(dpkg-query -W -f='${Version}' "$BASE_PACKAGE" 2>/dev/null || true)
-if [ "$have" != "$BASE_VERSION" ]; then
+# A pin with its own apt sources is downloaded by check-base.sh instead.
+if [ -z "${BASE_APT_SOURCES:-}" ] && [ "$have" != "$BASE_VERSION" ]; then
 	missing+=("$BASE_PACKAGE=$BASE_VERSION")
 fi
 

@@ -6,6 +6,8 @@
 # patch they preceded. The output is deterministic: exporting a tree made by
 # applying the series gives back the same bytes.
 #
+# patches/cover-letter is made from cover-letter.txt and the series.
+#
 # Usage: export.sh [--check]
 #   --check  export to a scratch directory and fail if it differs from
 #            patches/ (the round-trip check)
@@ -51,6 +53,24 @@ for f in "$tmp"/out/*.patch; do
 done
 printf '%s' "$pending" >>"$tmp/series"
 
+# The cover letter: cover-letter.txt (subject line, blank line, text) with
+# the series' shortlog and diffstat, as format-patch --cover-letter lays
+# them out.
+cover_letter() {
+	local n
+	n=$(git -C "$TREE" rev-list --count base..HEAD)
+	printf 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n'
+	printf 'From: %s <%s>\n' "$PROJECT_NAME" "$PROJECT_EMAIL"
+	printf 'Subject: [PATCH 00/%s] %s\n' "$n" "$(head -1 "$TOP/cover-letter.txt")"
+	tail -n +2 "$TOP/cover-letter.txt"
+	echo
+	git -C "$TREE" shortlog -w72,2,4 base..HEAD | sed -e '/^$/d'
+	echo
+	git -C "$TREE" -c diff.renames=true diff --stat=72 --summary base..HEAD
+}
+mkdir -p "$tmp/new"
+cover_letter >"$tmp/new/cover-letter"
+
 if [ "$check" = 1 ]; then
 	mkdir -p "$tmp/new"
 	mv "$tmp/series" "$tmp/new/series"
@@ -64,6 +84,6 @@ fi
 
 mkdir -p "$PATCHES"
 find "$PATCHES" -maxdepth 1 -name '*.patch' -delete
-[ -d "$tmp/new" ] && mv "$tmp"/new/*.patch "$PATCHES/"
+mv "$tmp"/new/* "$PATCHES/"
 mv "$tmp/series" "$SERIES"
 log "exported $(series_patches | wc -l) patches to patches/"

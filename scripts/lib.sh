@@ -5,7 +5,21 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../base.env
 . "$TOP/base.env"
 
-BUILD=${BUILD:-$TOP/build}
+# BASE=trixie works on Debian 13's 6.12 (base-trixie.env) in build/trixie.
+BASE=${BASE:-bookworm}
+case "$BASE" in
+bookworm) BUILD=${BUILD:-$TOP/build} ;;
+trixie)
+	BUILD=${BUILD:-$TOP/build/trixie}
+	# shellcheck source=../base-trixie.env
+	. "$TOP/base-trixie.env"
+	;;
+*)
+	echo "error: unknown BASE '$BASE' (bookworm or trixie)" >&2
+	exit 1
+	;;
+esac
+export BASE
 TREE=${TREE:-$BUILD/linux}
 PATCHES=$TOP/patches
 SERIES=$PATCHES/series
@@ -30,9 +44,9 @@ die() {
 # Kernel flavours: each has its own object directory and config fragments.
 flavour_fragments() {
 	case "$1" in
-	normal) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config" ;;
-	debug) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config $CONFIGS/debug.config" ;;
-	i386) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config $CONFIGS/i386.config" ;;
+	normal) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config $CONFIGS/drivers.config" ;;
+	debug) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config $CONFIGS/drivers.config $CONFIGS/debug.config" ;;
+	i386) echo "$CONFIGS/vm.config $CONFIGS/zcrx.config $CONFIGS/drivers.config $CONFIGS/i386.config" ;;
 	*) die "unknown kernel flavour '$1' (normal, debug or i386)" ;;
 	esac
 }

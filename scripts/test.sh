@@ -51,6 +51,9 @@ for f in "${flavours[@]}"; do
 	"$TOP/scripts/build.sh" "$f" || die "building the $f kernel failed"
 done
 "$TOP/scripts/selftests.sh" || die "building the selftests failed"
+if [[ " ${flavours[*]} " == *" normal "* ]]; then
+	step "series: no new W=1, kernel-doc or maintainer findings" "$TOP/scripts/nipa.sh" --final
+fi
 
 # Run the tests of a list in a VM and count their results:
 #   run_set FLAVOUR NAME LIST VMARGS PREFIX
