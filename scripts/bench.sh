@@ -12,7 +12,8 @@
 # BENCH_MODES (run at each MTU), BENCH_MTUS ("4148 1500"), BENCH_EXTRA
 # (more rows, MTU:MODE:CHUNK:AREA[:gro]; default "4148:zcrx:32K:hugetlb
 # 1500:zcrx:32K:hugetlb:gro"; empty
-# for none), BENCH_REGIMES ("tcg icount").
+# for none), BENCH_REGIMES ("tcg icount"; a regime run on its own replaces
+# only its own results, the report shows every regime that has some).
 # Needs the normal kernel and the uapi headers (make demo builds both).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -41,10 +42,13 @@ for row in $extra; do
 	rows+=("$row")
 done
 build_bench_tool
-rm -rf "$out"
 mkdir -p "$out"
+# A run replaces the results of the regimes it runs and keeps the others',
+# so that one regime can be run again on its own.
+for regime in $regimes; do
+	rm -rf "$out/vm-$regime" "$out/vm-$regime.log" "$out/raw-$regime.txt"
+done
 
-reports=()
 for regime in $regimes; do
 	case $regime in
 	tcg) qemu=() ;;
@@ -60,7 +64,10 @@ for regime in $regimes; do
 		sed -un '/^== /,/^vm: command exited/{/^vm: /d;/^\[/d;p}' ||
 		die "bench: the $regime run failed (log: ${out#$TOP/}/vm-$regime.log)"
 	cp "$out/vm-$regime/raw.txt" "$out/raw-$regime.txt"
-	reports+=("$regime=$out/raw-$regime.txt")
+done
+reports=()
+for regime in tcg icount; do
+	[ -f "$out/raw-$regime.txt" ] && reports+=("$regime=$out/raw-$regime.txt")
 done
 
 log "bench: results"
