@@ -41,6 +41,8 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export CCACHE_BASEDIR=$WT
 export KBUILD_BUILD_USER=zcrx KBUILD_BUILD_HOST=vm
+# checkpatch's spdxcheck.py needs Debian's python3-ply and python3-git.
+export PATH=/usr/bin:$PATH
 jobs=$(($(nproc) + 1))
 
 checks=(checkpatch x86_64 i386 clang sparse kernel-doc maintainers)
@@ -233,7 +235,9 @@ final_check() {
 		[ -f "$obj/${f%.c}.o" ] && objs+=("${f%.c}.o") && rm -f "$obj/${f%.c}.o"
 	done
 	log "nipa: W=1 build of the ${#objs[@]} objects the series touches"
-	warn=$(make -s -C "$TREE" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" 		-j"$jobs" W=1 "${objs[@]}" 2>&1 >/dev/null | grep -E ': (warning|error): ' |
+	warn=$(make -s -C "$TREE" O="$obj" ARCH=x86_64 CC="ccache gcc" \
+		HOSTCC="ccache gcc" -j"$jobs" W=1 "${objs[@]}" 2>&1 >/dev/null |
+		grep -E ': (warning|error): ' |
 		sed -e "s|^$TREE/||" || true)
 	# file:line of every line the series added, from the unified diff.
 	ranges=$(git_t diff -U0 base HEAD -- "${cfiles[@]}" '*.h' | awk '
@@ -251,8 +255,16 @@ final_check() {
 	mapfile -t docfiles < <(git_t diff --name-only --diff-filter=d base HEAD -- '*.c' '*.h' |
 		grep -v -E '^(tools|Documentation)/' || true)
 	after=$(kdoc_warnings "$TREE" "${docfiles[@]}")
-	wt_checkout base
-	before=$(kdoc_warnings "$WT" "${docfiles[@]}")
+	# The base's versions of the files, without a second work tree.
+	local old
+	old=$(mktemp -d)
+	for f in "${docfiles[@]}"; do
+		mkdir -p "$old/$(dirname "$f")"
+		git_t show "base:$f" >"$old/$f" 2>/dev/null || rm -f "$old/$f"
+	done
+	ln -s "$TREE/scripts" "$old/scripts"
+	before=$(kdoc_warnings "$old" "${docfiles[@]}")
+	rm -rf "$old"
 	new=$(new_lines "$before" "$after")
 	if [ -n "$new" ]; then
 		printf '%s\n' "$new" | sed 's|^|    kernel-doc: |' >&2
