@@ -33,6 +33,20 @@ MAKE=(make -s -C "$TREE" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc"
       LOCALVERSION="$localversion" -j"$(($(nproc) + 1))")
 cfg() { "$TREE/scripts/config" --file "$obj/.config" "$@"; }
 
+# bindeb-pkg runs dpkg-buildpackage with debhelper.
+need=()
+for p in debhelper dpkg-dev; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+	log "deb: installing ${need[*]}"
+	SUDO=
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+		--no-install-recommends "${need[@]}" >/dev/null ||
+		die "installing ${need[*]} failed"
+fi
+
 # Debian's config for this architecture from linux-config-6.12.
 debian_config() {
 	local f=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
@@ -64,7 +78,7 @@ case "${DEB_CONFIG:-}" in
 	cfg -e IO_URING -e NET -e INET -e PCI -e PCI_MSI \
 	    -e NET_VENDOR_BROADCOM -m BNXT -e NET_VENDOR_GOOGLE -m GVE \
 	    -e NET_VENDOR_INTEL -m E1000E \
-	    -d DEBUG_INFO_BTF -d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
+	    -d LOCALVERSION_AUTO -d DEBUG_INFO_BTF -d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
 	    -d DEBUG_INFO_DWARF4 -d DEBUG_INFO_DWARF5 -e DEBUG_INFO_NONE \
 	    --set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
 	    --set-str BUILD_SALT ""
