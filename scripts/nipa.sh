@@ -17,7 +17,8 @@
 #
 # Runs in its own worktree ($BUILD/nipa/linux) and object directories, so
 # the work tree is left alone. Needs clang and sparse (installed with apt
-# on first use).
+# on first use). The first run does a full x86_64 and i386 build in
+# $BUILD/nipa (mostly ccache hits after make kernel and make i386).
 #
 # Usage: nipa.sh [--final] [FIRST [LAST]]
 #   FIRST, LAST  patch numbers (1-based) to check; default all
@@ -73,8 +74,8 @@ wt_checkout() {
 
 # Configure and build the object directory of a build kind once (a full
 # build, so that it is known which files the config builds; ccache makes
-# the gcc ones quick after make kernel). Kinds: x86_64, i386, clang, and
-# sparse (x86_64's objects with C=2).
+# it quick after make kernel). Kinds: x86_64, i386, clang (prepared only,
+# single objects built), and sparse (x86_64's objects with C=2).
 kind_obj() {
 	case $1 in
 	sparse) echo "$NIPA/obj-x86_64" ;;
@@ -101,6 +102,15 @@ kind_config() {
 	read -r -a frags <<<"$(flavour_fragments "$flav")"
 	cat "${frags[@]}" >"$obj/fragments.config"
 	KCONFIG_ALLCONFIG="$obj/fragments.config" kind_make "$kind" allnoconfig >/dev/null
+	# clang builds only single objects: which ones the config builds is
+	# known from the x86_64 kind, which has the same config
+	if [ "$kind" = clang ]; then
+		kind_config x86_64
+		log "nipa: $kind: preparing ${obj#$TOP/}"
+		kind_make "$kind" prepare >"$obj/first-build.log" 2>&1 ||
+			die "nipa: $kind: make prepare failed (${obj#$TOP/}/first-build.log)"
+		return 0
+	fi
 	log "nipa: $kind: first build in ${obj#$TOP/}"
 	kind_make "$kind" >"$obj/first-build.log" 2>&1 ||
 		die "nipa: $kind: the first build failed (${obj#$TOP/}/first-build.log)"
@@ -109,14 +119,15 @@ kind_config() {
 # Objects of the C files in $@ that the kind's config builds: a file whose
 # directory's Makefile does not build it under this config is skipped.
 built_objs() {
-	local kind=$1 f o
+	local kind=$1 f o ref
 	shift
+	ref=$(kind_obj "$kind")
+	[ "$kind" = clang ] && ref=$(kind_obj x86_64)
 	for f in "$@"; do
 		o=${f%.c}.o
 		# Built before, or new in a directory that is built.
-		if [ -f "$(kind_obj "$kind")/$o" ] ||
-		   [ -f "$(kind_obj "$kind")/$(dirname "$o")/built-in.a" ] ||
-		   [ -f "$(kind_obj "$kind")/$(dirname "$o")/modules.order" ]; then
+		if [ -f "$ref/$o" ] || [ -f "$ref/$(dirname "$o")/built-in.a" ] ||
+		   [ -f "$ref/$(dirname "$o")/modules.order" ]; then
 			echo "$o"
 		fi
 	done
