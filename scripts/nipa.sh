@@ -147,7 +147,8 @@ build_warnings() {
 	[ "$kind" = sparse ] && extra+=(C=2)
 	kind_make "$kind" "${extra[@]}" "$@" >"$out" 2>&1 || echo "BUILD FAILED: $*" >>"$out"
 	grep -E ': (warning|error): |BUILD FAILED' "$out" |
-		sed -E -e "s|^$WT/||" -e 's|:[0-9]+:[0-9]+:|:|' -e 's|:[0-9]+:|:|' | sort || true
+		sed -E -e "s|^($WT\|\.\./linux)/||" -e 's|:[0-9]+:[0-9]+:|:|' \
+			-e 's|:[0-9]+:|:|' | sort || true
 	rm -f "$out"
 }
 
