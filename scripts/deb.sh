@@ -34,28 +34,12 @@ MAKE=(make -s -C "$TREE" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc"
 cfg() { "$TREE/scripts/config" --file "$obj/.config" "$@"; }
 
 # bindeb-pkg runs dpkg-buildpackage with debhelper.
-need=()
-for p in debhelper dpkg-dev; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	log "deb: installing ${need[*]}"
-	SUDO=
-	[ "$(id -u)" = 0 ] || SUDO=sudo
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-		--no-install-recommends "${need[@]}" >/dev/null ||
-		die "installing ${need[*]} failed"
-fi
+apt_need debhelper dpkg-dev
 
 # Debian's config for this architecture from linux-config-6.12.
 debian_config() {
 	local f=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
-	if [ ! -f "$f" ]; then
-		log "deb: installing linux-config-6.12"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends linux-config-6.12 >/dev/null ||
-			die "installing linux-config-6.12 failed"
-	fi
+	[ -f "$f" ] || apt_need linux-config-6.12
 	xz -dc "$f"
 }
 

@@ -104,3 +104,19 @@ wait_timeout() {
 	done
 	! kill -0 "$pid" 2>/dev/null
 }
+
+# Install the Debian packages in $@ that are not installed yet (for tools
+# that only some make targets need).
+apt_need() {
+	local p need=() sudo=
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			need+=("$p")
+	done
+	[ ${#need[@]} -gt 0 ] || return 0
+	log "installing ${need[*]}"
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		--no-install-recommends "${need[@]}" >/dev/null ||
+		die "installing ${need[*]} failed"
+}

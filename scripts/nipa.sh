@@ -47,19 +47,7 @@ export PATH=/usr/bin:$PATH
 jobs=$(($(nproc) + 1))
 
 checks=(checkpatch x86_64 i386 clang sparse kernel-doc maintainers)
-if [ "$final" = 0 ]; then
-	need=()
-	command -v clang >/dev/null || need+=(clang)
-	command -v sparse >/dev/null || need+=(sparse)
-	if [ ${#need[@]} -gt 0 ]; then
-		log "nipa: installing ${need[*]}"
-		SUDO=
-		[ "$(id -u)" = 0 ] || SUDO=sudo
-		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-			--no-install-recommends "${need[@]}" >/dev/null ||
-			die "installing ${need[*]} failed"
-	fi
-fi
+[ "$final" = 1 ] || apt_need clang sparse
 
 # A detached worktree of the work tree at REV.
 wt_checkout() {
