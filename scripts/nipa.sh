@@ -136,8 +136,25 @@ build_warnings() {
 	kind_make "$kind" "${extra[@]}" "$@" >"$out" 2>&1 || echo "BUILD FAILED: $*" >>"$out"
 	grep -E ': (warning|error): |BUILD FAILED' "$out" |
 		sed -E -e "s|^($WT\|\.\./linux)/||" -e 's|:[0-9]+:[0-9]+:|:|' \
-			-e 's|:[0-9]+:|:|' | sort || true
+			-e 's|:[0-9]+:|:|' | sort |
+		# a header's warning once, however many objects include it
+		awk '/^[^:]*\.h:/ { if (seen[$0]++) next } { print }' || true
 	rm -f "$out"
+}
+
+# For warnings (stdin) in headers under include/, the object of one C file
+# of the worktree that includes the header and that the kind's config
+# builds.
+header_users() {
+	local ref h o
+	ref=$(kind_obj "$1")
+	[ "$1" = clang ] && ref=$(kind_obj x86_64)
+	sed -n -E 's|^include/([^:]+\.h):.*|\1|p' | sort -u | while read -r h; do
+		git -C "$WT" grep -l -F "#include <$h>" -- '*.c' | while read -r o; do
+			o=${o%.c}.o
+			[ -f "$ref/$o" ] && { echo "$o"; break; }
+		done
+	done
 }
 
 # kernel-doc warnings of files $2... in tree $1, without line numbers.
@@ -180,10 +197,15 @@ check_change() {
 			mapfile -t objs < <(built_objs "$kind" "${cfiles[@]}")
 			after=$(build_warnings "$kind" "${objs[@]}")
 			if [ -n "$after" ]; then
-				# Only the objects that warn are built before the change.
+				# Only the objects that warn are built before the change,
+				# and for a warning in a header, one object that
+				# includes it (a new C file brings its headers' old
+				# warnings along).
 				wt_checkout "$from"
-				mapfile -t objs < <(printf '%s\n' "$after" |
-					sed -n -E 's|^([^:]+)\.[ch]:.*|\1.o|p' | sort -u |
+				mapfile -t objs < <({ printf '%s\n' "$after" |
+					sed -n -E 's|^([^:]+)\.[ch]:.*|\1.o|p'
+					printf '%s\n' "$after" | header_users "$kind"; } |
+					sort -u |
 					while read -r o; do [ -f "$WT/${o%.o}.c" ] && echo "$o"; done)
 				before=$(build_warnings "$kind" "${objs[@]}")
 				new=$(new_lines "$before" "$after")
