@@ -14,7 +14,8 @@
 # the host's loopback: real PCI devices whose DMA goes through the IOMMU.
 # guest/e1000e-pair.sh sets them up as a local and a remote end.
 # Environment: ACCEL=kvm|tcg forces the accelerator; QEMU_EXTRA adds
-# arguments (e.g. "-icount shift=0").
+# arguments (e.g. "-icount shift=0"); KERNEL_ARGS adds to the kernel's
+# command line (e.g. "dma_debug=off").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -83,7 +84,7 @@ esac
 append="console=ttyS0 root=root rootfstype=9p ro panic=-1 oops=panic"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 append+=" init=$TOP/guest/init quiet loglevel=5 kmemleak=on"
-append+=" net.ifnames=0"
+append+=" net.ifnames=0${KERNEL_ARGS:+ $KERNEL_ARGS}"
 
 # The IOMMU comes first: QEMU wants it created before the PCI devices it
 # translates for. The virtio devices don't ask for translation and keep
@@ -116,8 +117,11 @@ timeout -k 10 "$timeout" qemu-system-x86_64 "${acc[@]}" -m "$mem" -smp "$cpus" \
 	"${qextra[@]}" </dev/null 2>&1 | tee "$out/console.log" || rc=$?
 [ "$rc" = 124 ] && die "vm: timed out after ${timeout}s (console log: $out/console.log)"
 
-# Kernel reports on the console fail the run whatever the command said.
-pat='BUG:|WARNING:|Oops|KASAN|UBSAN|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|lockdep|unreferenced object|ref_tracker|Kernel panic|hung_task|soft lockup|general protection'
+# Kernel reports on the console fail the run whatever the command said:
+# sanitizers, lockdep, kmemleak, ref_tracker, DMA API debugging and the
+# Intel IOMMU's fault reports.
+pat='BUG:|WARNING:|Oops|KASAN|UBSAN|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|lockdep is turned off|unreferenced object|ref_tracker|Kernel panic|hung_task|soft lockup|general protection'
+pat+='|DMA-API|DMAR: \[|DMAR: DRHD'
 if grep -E "$pat" "$out/console.log" >"$out/reports.txt"; then
 	printf 'vm: kernel reports on the console:\n' >&2
 	head -20 "$out/reports.txt" >&2
