@@ -3,7 +3,8 @@
 # Boot a built kernel in QEMU with the host's root file system read-only
 # over 9p, run a command as root in the guest and return its exit status.
 # The console log is saved; a kernel report on it (BUG, WARNING, Oops,
-# KASAN, lockdep, kmemleak, ref_tracker) fails the run.
+# KASAN, lockdep, kmemleak, ref_tracker, DMA API debugging, an IOMMU
+# fault) fails the run.
 #
 # Usage: vm.sh [-k normal|debug] [-t timeout] [-o outdir] [-m mem] [-c cpus]
 #              [-n e1000e] [-q qemu-arg] -- command...
@@ -14,8 +15,7 @@
 # the host's loopback: real PCI devices whose DMA goes through the IOMMU.
 # guest/e1000e-pair.sh sets them up as a local and a remote end.
 # Environment: ACCEL=kvm|tcg forces the accelerator; QEMU_EXTRA adds
-# arguments (e.g. "-icount shift=0"); KERNEL_ARGS adds to the kernel's
-# command line (e.g. "dma_debug=off").
+# arguments (e.g. "-icount shift=0").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -84,7 +84,7 @@ esac
 append="console=ttyS0 root=root rootfstype=9p ro panic=-1 oops=panic"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 append+=" init=$TOP/guest/init quiet loglevel=5 kmemleak=on"
-append+=" net.ifnames=0${KERNEL_ARGS:+ $KERNEL_ARGS}"
+append+=" net.ifnames=0"
 
 # The IOMMU comes first: QEMU wants it created before the PCI devices it
 # translates for. The virtio devices don't ask for translation and keep
